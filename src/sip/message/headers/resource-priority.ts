@@ -1,0 +1,59 @@
+// Resource-Priority and Accept-Resource-Priority (RFC 4412 §3.1):
+//   Resource-Priority = "Resource-Priority" HCOLON r-value *(COMMA r-value)
+//   r-value   = namespace "." r-priority
+//   namespace = token-nodot ; r-priority = token-nodot
+// Parsing is syntax only; which namespaces and values are known is priority policy (src/priority/).
+
+import { isTokenChar, splitList } from '../text.js';
+
+export interface RValue {
+  /** Lower-cased; RFC 4412 §3.1 makes namespaces and priority values case-insensitive. */
+  namespace: string;
+  priority: string;
+}
+
+export interface RValueList {
+  values: RValue[];
+  /** Elements that were not `token-nodot "." token-nodot`, as written. */
+  errors: string[];
+}
+
+/** Hostile input (thousands of values) is bounded: elements past `max` are reported as errors. */
+export function parseRValues(fieldValues: string[], max = 32): RValueList {
+  const values: RValue[] = [];
+  const errors: string[] = [];
+  for (const fv of fieldValues) {
+    let parts: string[];
+    try {
+      parts = splitList(fv, 'Resource-Priority');
+    } catch {
+      errors.push(fv);
+      continue;
+    }
+    for (const p of parts) {
+      if (values.length >= max) {
+        errors.push(p.length > 64 ? `${p.slice(0, 64)}…` : p);
+        continue;
+      }
+      const rv = parseRValue(p);
+      if (rv) values.push(rv);
+      else errors.push(p);
+    }
+  }
+  return { values, errors };
+}
+
+export function parseRValue(text: string): RValue | undefined {
+  const dot = text.indexOf('.');
+  if (dot <= 0 || dot === text.length - 1) return undefined;
+  for (let i = 0; i < text.length; i++) {
+    if (i === dot) continue;
+    const c = text.charCodeAt(i);
+    if (c === 46 || !isTokenChar(c)) return undefined;
+  }
+  return { namespace: text.slice(0, dot).toLowerCase(), priority: text.slice(dot + 1).toLowerCase() };
+}
+
+export function formatRValue(v: RValue): string {
+  return `${v.namespace}.${v.priority}`;
+}

@@ -1,0 +1,12 @@
+export { parseMessage, type ParseOptions, type ParseResult } from './parser.js';
+export { ParseError, ParseErrorCode } from './parse-error.js';
+export { MessageBase, SipRequest, SipResponse, type SipMessage, type HeaderField } from './message.js';
+export { Uri, parseUri } from './uri.js';
+export { createRequest, createResponse, generateBranch, generateTag, generateCallId, reasonPhrase, MAGIC_COOKIE, type HeaderList } from './build.js';
+export { canonicalKey, prettyName } from './header-names.js';
+export { type Via, formatVia, parseVia } from './headers/via.js';
+export { type NameAddr, type Contact, formatNameAddr } from './headers/name-addr.js';
+export { type CSeq } from './headers/cseq.js';
+export { type MediaType, type Reason, type RetryAfter } from './headers/misc.js';
+export { type RValue, parseRValue, formatRValue } from './headers/resource-priority.js';
+export { type Params, splitList, unquote, quote, formatParams } from './text.js';
