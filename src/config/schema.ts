@@ -1,0 +1,36 @@
+// The one configuration schema (design brief: "validated by a schema that names the exact path of
+// any error"). Later issues add routing, trunks, priority and management sections here.
+import { z } from 'zod';
+
+const duration = z.union([z.number().nonnegative(), z.string().regex(/^\d+(ms|s|m)$/, 'a duration such as 500ms, 10s or 2m')]);
+
+export const sipSchema = z.strictObject({
+  /** RFC 3261 §17.1.1.1 timer values, milliseconds. */
+  t1: z.number().int().min(50).max(10_000).default(500),
+  t2: z.number().int().min(500).max(60_000).default(4000),
+  t4: z.number().int().min(500).max(60_000).default(5000),
+  maxMessageSize: z.number().int().min(1500).max(1_048_576).default(65_535),
+  udpBufferSize: z.number().int().min(65_536).max(64 * 1024 * 1024).default(4 * 1024 * 1024),
+  tcpIdleTimeout: duration.default('10m'),
+  maxConnections: z.number().int().min(1).max(1_000_000).default(10_000),
+  userAgent: z.string().min(1).max(200).default('Precedence'),
+});
+
+export const configSchema = z.strictObject({
+  listen: z.array(z.string().min(1)).min(1, 'at least one listen address').default(['udp://127.0.0.1:5060']),
+  domains: z.array(z.string().min(1)).default([]),
+  tls: z.strictObject({ cert: z.string(), key: z.string(), ca: z.string().optional() }).optional(),
+  sip: sipSchema.default(sipSchema.parse({})),
+  log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
+  store: z.string().default('sqlite:./data/precedence.db'),
+});
+
+export type Config = z.infer<typeof configSchema>;
+
+export function durationMs(v: number | string): number {
+  if (typeof v === 'number') return v;
+  const n = Number.parseInt(v, 10);
+  if (v.endsWith('ms')) return n;
+  if (v.endsWith('m')) return n * 60_000;
+  return n * 1000;
+}
