@@ -86,7 +86,8 @@ function parseOrThrow(buf: Buffer, opts: ParseOptions): SipMessage {
     if (c0 === 32 || c0 === 9) {
       // Obsolete line folding (RFC 3261 §7.3.1): the continuation joins the previous value.
       if (!last) fail(ParseErrorCode.BadHeader, 'Bad Header Folding', { isRequest });
-      last.value = last.value.length > 0 ? `${last.value} ${line.trim()}` : line.trim();
+      const cont = trimSpTab(line);
+      last.value = last.value.length > 0 ? `${last.value} ${cont}` : cont;
       continue;
     }
     const colon = line.indexOf(':');
@@ -98,7 +99,7 @@ function parseOrThrow(buf: Buffer, opts: ParseOptions): SipMessage {
       if (!isTokenChar(name.charCodeAt(i))) fail(ParseErrorCode.BadHeader, 'Bad Header Name', { isRequest, detail: name.slice(0, 40) });
     }
     if (headers.length >= maxHeaders) fail(ParseErrorCode.TooManyHeaders, 'Too Many Headers', { isRequest });
-    last = { name, value: line.slice(colon + 1).trim(), key: canonicalKey(name) };
+    last = { name, value: trimSpTab(line.slice(colon + 1)), key: canonicalKey(name) };
     headers.push(last);
   }
 
@@ -180,6 +181,16 @@ function parseOrThrow(buf: Buffer, opts: ParseOptions): SipMessage {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+// Only SP and HTAB are linear whitespace (RFC 3261 §25.1); String.prototype.trim would also eat
+// U+FEFF and U+00A0 that belong to a header value (RFC 4475 §3.1.1.2 intmeth).
+function trimSpTab(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === s.length ? s : s.slice(a, b);
+}
 
 function stripCr(line: string): string {
   return line.length > 0 && line.charCodeAt(line.length - 1) === 13 ? line.slice(0, -1) : line;
