@@ -31,6 +31,8 @@ export interface SippResult {
   /** Successful and failed call counts from SIPp's final statistics. */
   successful: number;
   failed: number;
+  /** Messages SIPp retransmitted (its own timers) over the run. */
+  retransmissions: number;
 }
 
 export interface SippProcess {
@@ -69,22 +71,21 @@ export function startSipp(run: SippRun): SippProcess {
       } catch {
         /* no errors file: no errors */
       }
-      const { successful, failed } = readStats(dir);
-      resolve({ code, stdout, stderr, errors, successful, failed });
+      resolve({ code, stdout, stderr, errors, ...readStats(dir) });
     });
   });
   return { done, kill: () => child.kill('SIGTERM') };
 }
 
-function readStats(dir: string): { successful: number; failed: number } {
+function readStats(dir: string): { successful: number; failed: number; retransmissions: number } {
   try {
     const csv = readFileSync(join(dir, readdirSync(dir).find((f) => f.startsWith('stat')) ?? 'stat.csv'), 'utf8').trim().split('\n');
     const head = csv[0].split(';');
     const last = csv[csv.length - 1].split(';');
     const col = (name: string): number => Number(last[head.indexOf(name)] ?? NaN);
-    return { successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)') };
+    return { successful: col('SuccessfulCall(C)'), failed: col('FailedCall(C)'), retransmissions: col('Retransmissions(C)') };
   } catch {
-    return { successful: Number.NaN, failed: Number.NaN };
+    return { successful: Number.NaN, failed: Number.NaN, retransmissions: Number.NaN };
   }
 }
 
