@@ -31,17 +31,27 @@ export interface CdrRecord {
   priorityValue: string | undefined;
 }
 
+/** All filters are ANDed; the time range is half-open on `setupAt`: `since <= setupAt < until`. */
 export interface CdrQuery {
+  /** Inclusive lower bound on `setupAt` (epoch ms). */
   since?: number;
+  /** Exclusive upper bound on `setupAt` (epoch ms). */
   until?: number;
   callId?: string;
   disposition?: CdrDisposition;
+  /** Maximum number of records (a non-negative integer); unbounded when absent. */
   limit?: number;
 }
 
 export interface CdrStore {
-  /** Durable when the promise resolves (fsync'd/committed). */
+  /**
+   * Durable when the promise resolves (fsync'd/committed). Writing an existing `id` again replaces that
+   * record (so a retried write after an unclear failure never duplicates a call).
+   */
   write(record: CdrRecord): Promise<void>;
-  /** Streams matching records in setup time order without loading them all into memory. */
+  /**
+   * Streams matching records in setup time order (ties in write order) without loading them all into
+   * memory. Records written while a query is being consumed may or may not appear in it.
+   */
   query(q: CdrQuery): AsyncIterable<CdrRecord>;
 }

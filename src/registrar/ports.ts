@@ -26,7 +26,7 @@ export interface Binding {
 }
 
 export interface LocationStore {
-  /** Live bindings of an AOR (expired ones are not returned). */
+  /** Live bindings of an AOR, ordered by contact; expired ones (`expiresAt <= now`) are not returned. */
   lookup(aor: string, now: number): Promise<Binding[]>;
   /** Insert or replace the binding with the same (aor, contact). */
   save(binding: Binding): Promise<void>;
@@ -34,7 +34,7 @@ export interface LocationStore {
   removeAll(aor: string): Promise<void>;
   /** Deletes expired bindings; returns how many. */
   purgeExpired(now: number): Promise<number>;
-  /** Every live binding (for the API and the CLI), bounded by `limit`. */
+  /** Every live binding (for the API and the CLI), ordered by (aor, contact), bounded by `limit`. */
   list(now: number, limit?: number): Promise<Binding[]>;
   count(now: number): Promise<number>;
 }
@@ -54,8 +54,10 @@ export interface Subscriber {
   createdAt: number;
 }
 
+/** Usernames compare case-sensitively, domains ASCII-case-insensitively (RFC 3261 §19.1.4). */
 export interface SubscriberStore {
   get(username: string, domain: string): Promise<Subscriber | undefined>;
+  /** Ordered by (domain, username); `limit` is a non-negative integer, unbounded when absent. */
   list(domain?: string, limit?: number): Promise<Subscriber[]>;
   /** Inserts or replaces. */
   put(subscriber: Subscriber): Promise<void>;
