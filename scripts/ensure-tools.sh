@@ -2,7 +2,7 @@
 # Finds, or installs from Debian's packages, the external peers the end-to-end tests drive.
 # Usage: scripts/ensure-tools.sh sipp [baresip ...]   Prints nothing on success when all are present.
 set -u
-declare -A PKG=( [sipp]=sip-tester [baresip]=baresip [chromium]=chromium [tshark]=tshark )
+declare -A PKG=( [sipp]=sip-tester [baresip]=baresip [chromium]=chromium [tshark]=tshark [kamailio]=kamailio )
 missing=()
 for tool in "$@"; do
   command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
