@@ -1,32 +1,11 @@
 #!/usr/bin/env node
 // The `precedence` command.
-import { existsSync } from 'node:fs';
 import { Command } from 'commander';
-import { type Config, ConfigError, loadConfig, validateConfig } from './config/index.js';
-import { listenProblems, startSwitch } from './main.js';
+import { registerCdrCommands } from './cli/cdr.js';
+import { DEFAULT_CONFIG, readConfig } from './cli/common.js';
+import { registerSubscriberCommands } from './cli/subscriber.js';
+import { startSwitch, type RunningSwitch } from './main.js';
 import { createLogger } from './observability/logger.js';
-
-const DEFAULT_CONFIG = 'config/precedence.sample.yaml';
-
-function fail(message: string, code = 2): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(code);
-}
-
-function readConfig(file: string | undefined, overrides: { listen?: string[] } = {}): Config {
-  const path = file ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
-  let config: Config;
-  try {
-    config = path ? loadConfig(path) : validateConfig({}, '<defaults>');
-    if (overrides.listen && overrides.listen.length > 0) config = validateConfig({ ...config, listen: overrides.listen }, path ?? '<defaults>');
-  } catch (e) {
-    if (e instanceof ConfigError) fail(e.message);
-    throw e;
-  }
-  const problems = listenProblems(config);
-  if (problems.length > 0) fail(new ConfigError(path ?? '<defaults>', problems).message);
-  return config;
-}
 
 const program = new Command();
 program.name('precedence').description('Precedence SIP softswitch').version('0.1.0');
@@ -39,18 +18,18 @@ program
   .action(async (opts: { config?: string; listen?: string[] }) => {
     const config = readConfig(opts.config, { listen: opts.listen });
     const logger = createLogger(config.log.level);
-    let running;
+    let running: RunningSwitch;
     try {
       running = await startSwitch(config, logger);
     } catch (e) {
-      logger.fatal({ err: e }, 'could not start: check the listen addresses (port in use? permission for ports < 1024?)');
+      logger.fatal({ err: e }, 'could not start: check the listen addresses (port in use? permission for ports < 1024?) and the store');
       process.exit(1);
     }
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
       stopping = true;
-      logger.info({ signal }, 'stopping');
+      logger.info({ signal }, 'stopping: no new calls; finishing transactions and flushing CDRs');
       const force = setTimeout(() => process.exit(1), 10_000);
       force.unref();
       void running.stop().then(() => {
@@ -70,5 +49,8 @@ program
     readConfig(file);
     process.stdout.write(`${file}: ok\n`);
   });
+
+registerSubscriberCommands(program);
+registerCdrCommands(program);
 
 await program.parseAsync(process.argv);

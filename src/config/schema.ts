@@ -16,6 +16,22 @@ export const sipSchema = z.strictObject({
   userAgent: z.string().min(1).max(200).default('Precedence'),
 });
 
+export const registrarSchema = z.strictObject({
+  /** Challenge REGISTER with digest authentication against the subscriber store (RFC 3261 §22). */
+  auth: z.boolean().default(true),
+  minExpires: z.number().int().min(1).max(86_400).default(60),
+  maxExpires: z.number().int().min(1).max(604_800).default(3600),
+  defaultExpires: z.number().int().min(1).max(604_800).default(3600),
+});
+
+export const proxySchema = z.strictObject({
+  /** proxy: stateful proxy (RFC 3261 §16); redirect: answer INVITE with 302 and the routed Contacts. */
+  mode: z.enum(['proxy', 'redirect']).default('proxy'),
+  recordRoute: z.boolean().default(true),
+  /** RFC 3261 §16.6 step 11: Timer C, > 3 minutes recommended. */
+  timerC: duration.default('180s'),
+});
+
 export const configSchema = z.strictObject({
   listen: z.array(z.string().min(1)).min(1, 'at least one listen address').default(['udp://127.0.0.1:5060']),
   domains: z.array(z.string().min(1)).default([]),
@@ -23,6 +39,8 @@ export const configSchema = z.strictObject({
   sip: sipSchema.default(sipSchema.parse({})),
   log: z.strictObject({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info') }).default({ level: 'info' }),
   store: z.string().default('sqlite:./data/precedence.db'),
+  registrar: registrarSchema.default(registrarSchema.parse({})),
+  proxy: proxySchema.default(proxySchema.parse({})),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,0 +1,38 @@
+// Helpers shared by the `precedence` sub-commands.
+import { existsSync } from 'node:fs';
+import { type Config, ConfigError, loadConfig, validateConfig } from '../config/index.js';
+import { listenProblems } from '../main.js';
+
+export const DEFAULT_CONFIG = 'config/precedence.sample.yaml';
+
+export function fail(message: string, code = 2): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(code);
+}
+
+export function readConfig(file: string | undefined, overrides: { listen?: string[] } = {}): Config {
+  const path = file ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
+  let config: Config;
+  try {
+    config = path ? loadConfig(path) : validateConfig({}, '<defaults>');
+    if (overrides.listen && overrides.listen.length > 0) config = validateConfig({ ...config, listen: overrides.listen }, path ?? '<defaults>');
+  } catch (e) {
+    if (e instanceof ConfigError) fail(e.message);
+    throw e;
+  }
+  const problems = listenProblems(config);
+  if (problems.length > 0) fail(new ConfigError(path ?? '<defaults>', problems).message);
+  return config;
+}
+
+/** `2026-11-22`, `2026-11-22T10:00:00Z`, or a span back from now: `90s`, `15m`, `2h`, `7d`. */
+export function parseTime(text: string, now = Date.now()): number {
+  const rel = /^(\d+)(s|m|h|d)$/.exec(text);
+  if (rel) {
+    const unit = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[rel[2] as 's' | 'm' | 'h' | 'd'];
+    return now - Number(rel[1]) * unit;
+  }
+  const t = Date.parse(text);
+  if (Number.isNaN(t)) fail(`cannot read the time "${text}": use an ISO date (2026-11-22T10:00:00Z) or a span such as 2h or 7d`);
+  return t;
+}
