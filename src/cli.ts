@@ -3,6 +3,7 @@
 import { Command } from 'commander';
 import { registerCdrCommands } from './cli/cdr.js';
 import { DEFAULT_CONFIG, readConfig } from './cli/common.js';
+import { registerRouteCommand } from './cli/route.js';
 import { registerSubscriberCommands } from './cli/subscriber.js';
 import { startSwitch, type RunningSwitch } from './main.js';
 import { createLogger } from './observability/logger.js';
@@ -52,5 +53,6 @@ program
 
 registerSubscriberCommands(program);
 registerCdrCommands(program);
+registerRouteCommand(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,7 @@
 // The one configuration schema (design brief: "validated by a schema that names the exact path of
 // any error"). Later issues add routing, trunks, priority and management sections here.
 import { z } from 'zod';
+import { addRoutingIssues, routingSections } from '../routing/config.js';
 
 const duration = z.union([z.number().nonnegative(), z.string().regex(/^\d+(ms|s|m)$/, 'a duration such as 500ms, 10s or 2m')]);
 
@@ -41,7 +42,8 @@ export const configSchema = z.strictObject({
   store: z.string().default('sqlite:./data/precedence.db'),
   registrar: registrarSchema.default(registrarSchema.parse({})),
   proxy: proxySchema.default(proxySchema.parse({})),
-});
+  ...routingSections,
+}).superRefine((cfg, ctx) => addRoutingIssues(cfg, ctx));
 
 export type Config = z.infer<typeof configSchema>;
 
