@@ -1,13 +1,23 @@
-// The composition root: the only place that wires configuration, storage and the SIP stack together.
+// The composition root: the only place that wires configuration, storage and the SIP elements together.
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Config, durationMs } from './config/index.js';
-import { BasicService } from './service/basic-service.js';
+import { DeferredUser, ProxyCore, type RegisteredContact, type RegistrarPort, type RouterPort, TrunkManager } from './proxy/index.js';
+import { Registrar } from './registrar/index.js';
+import { EnumResolver, RoutingEngine } from './routing/index.js';
+import { DigestAuthenticator } from './sip/auth/index.js';
+import { SipResolver } from './sip/resolver/index.js';
 import { SipStack } from './sip/stack.js';
 import { parseListenSpec } from './sip/transport/index.js';
 import type { Endpoint } from './sip/transport/types.js';
+import { openStore, type Stores } from './storage/index.js';
 
 export interface RunningSwitch {
   stack: SipStack;
+  proxy: ProxyCore;
+  trunks: TrunkManager;
+  registrar: Registrar;
+  stores: Stores;
   endpoints: Endpoint[];
   stop(): Promise<void>;
 }
@@ -32,11 +42,27 @@ function withTlsFiles(spec: string, config: Config): string {
   return `${spec}${sep}key=${encodeURIComponent(config.tls.key)}&cert=${encodeURIComponent(config.tls.cert)}`;
 }
 
+/** Routing as the proxy sees it: ENUM first when enabled (RFC 6116), then the pure engine. */
+function routerPort(config: Config, engine: RoutingEngine, trunks: TrunkManager): RouterPort {
+  const enumResolver = config.enum.enabled ? new EnumResolver(config.enum) : undefined;
+  return {
+    async route(input) {
+      let enumResult: string | undefined;
+      if (enumResolver && input.called.startsWith('+')) {
+        const r = await enumResolver.resolve(input.called);
+        if (r.kind === 'found') enumResult = r.uri;
+      }
+      return engine.route({ ...input, enumResult }, (name) => trunks.status(name));
+    },
+  };
+}
+
 export async function startSwitch(config: Config, logger: Logger): Promise<RunningSwitch> {
-  const service = new BasicService({ logger: logger.child({ module: 'service' }), userAgent: config.sip.userAgent });
+  const stores = openStore(config.store);
+  const user = new DeferredUser();
   const stack = new SipStack({
     listen: config.listen.map((spec) => withTlsFiles(spec, config)),
-    user: service,
+    user,
     logger,
     t1: config.sip.t1,
     t2: config.sip.t2,
@@ -44,15 +70,94 @@ export async function startSwitch(config: Config, logger: Logger): Promise<Runni
     maxMessageSize: config.sip.maxMessageSize,
     udpBufferSize: config.sip.udpBufferSize,
     connections: { idleTimeout: durationMs(config.sip.tcpIdleTimeout), maxConnections: config.sip.maxConnections },
-    tls: config.tls ? { ca: config.tls.ca } : undefined,
+    tls: config.tls?.ca ? { ca: config.tls.ca } : undefined,
   });
-  const endpoints = await stack.start();
+  const resolver = new SipResolver({ timers: stack.timers });
+  const domains = config.domains;
+  const registrar = new Registrar({
+    domains,
+    locations: stores.locations,
+    subscribers: stores.subscribers,
+    authenticator: config.registrar.auth
+      ? new DigestAuthenticator({ secret: config.registrar.nonceSecret ?? randomBytes(32) })
+      : undefined,
+    minExpires: config.registrar.minExpires,
+    maxExpires: config.registrar.maxExpires,
+    defaultExpires: config.registrar.defaultExpires,
+    timers: stack.timers,
+    logger: logger.child({ module: 'registrar' }),
+  });
+  // The proxy needs to tell "no such user" (→ routing) from "user not registered" (→ 480).
+  const registrarPort: RegistrarPort = {
+    handle: (tx, request, info) => registrar.handle(tx, request, info),
+    isLocalDomain: (host) => registrar.isLocalDomain(host),
+    async lookup(aor): Promise<RegisteredContact[] | undefined> {
+      const targets = await registrar.lookup(aor);
+      if (targets.length > 0) return targets;
+      const m = /^sip:([^@]+)@(.+)$/.exec(aor);
+      if (!m) return undefined;
+      return (await stores.subscribers.get(m[1], m[2])) ? [] : undefined;
+    },
+  };
+  const trunks = new TrunkManager({
+    trunks: config.trunks.map((t) => ({
+      name: t.name,
+      uri: t.uri,
+      maxCalls: t.maxCalls,
+      cps: t.cps,
+      trusted: t.trusted,
+      ping: t.ping === false ? false : { intervalMs: t.ping.interval, timeoutMs: t.ping.timeout, downAfter: t.ping.downAfter, upAfter: t.ping.upAfter },
+    })),
+    transactions: stack.transactions,
+    timers: stack.timers,
+    resolver,
+    logger: logger.child({ module: 'trunks' }),
+    userAgent: config.sip.userAgent,
+    onStateChange: (name, up) => logger.warn({ trunk: name, up }, up ? 'trunk up' : 'trunk down'),
+  });
+  const engine = new RoutingEngine(config);
+  const proxy = new ProxyCore({
+    transactions: stack.transactions,
+    transport: stack.transport,
+    resolver,
+    registrar: registrarPort,
+    router: routerPort(config, engine, trunks),
+    trunks,
+    cdrs: stores.cdrs,
+    domains,
+    recordRoute: config.proxy.recordRoute,
+    timerCMs: durationMs(config.proxy.timerC),
+    mode: config.proxy.mode,
+    timers: stack.timers,
+    logger: logger.child({ module: 'proxy' }),
+    userAgent: config.sip.userAgent,
+  });
+  user.target = proxy;
+
+  let endpoints: Endpoint[];
+  try {
+    endpoints = await stack.start();
+  } catch (e) {
+    await stores.close();
+    throw e;
+  }
+  registrar.start();
+  trunks.start();
+  proxy.start();
   for (const e of endpoints) logger.info({ protocol: e.protocol, address: e.address, port: e.port }, 'listening');
   return {
     stack,
+    proxy,
+    trunks,
+    registrar,
+    stores,
     endpoints,
     async stop() {
+      trunks.stop();
+      registrar.stop();
+      await proxy.stop(); // flushes CDR writes
       await stack.close();
+      await stores.close();
     },
   };
 }

@@ -20,6 +20,8 @@ export const sipSchema = z.strictObject({
 export const registrarSchema = z.strictObject({
   /** Challenge REGISTER with digest authentication against the subscriber store (RFC 3261 §22). */
   auth: z.boolean().default(true),
+  /** HMAC key for digest nonces; set the same value on every node of a cluster (default: random per process). */
+  nonceSecret: z.string().min(16, 'at least 16 characters').optional(),
   minExpires: z.number().int().min(1).max(86_400).default(60),
   maxExpires: z.number().int().min(1).max(604_800).default(3600),
   defaultExpires: z.number().int().min(1).max(604_800).default(3600),
