@@ -104,7 +104,11 @@ export class LocalIdentity {
     if (!uri.isSip) return false;
     const transport = uri.param('transport');
     const port = uri.port ?? defaultSipPort(typeof transport === 'string' ? transport : undefined, uri.scheme === 'sips');
-    return this.isOwnAddress(uri.host, port) || this.isLocalDomain(uri.host);
+    if (this.isOwnAddress(uri.host, port)) return true;
+    // A served domain names us only without an explicit port, or with one we listen on: a Contact
+    // such as sip:10.0.0.5:5080 inside a domain that is itself an address is a UA, not this switch
+    // (Kamailio's `myself` checks host and port the same way).
+    return this.isLocalDomain(uri.host) && (uri.port === undefined || this.#endpoints().some((e) => e.port === uri.port));
   }
 
   /** A Via this proxy put there: its sent-by is one of our addresses (§16.3 step 4). */
