@@ -2,6 +2,7 @@
 //   const stores = openStore(config.store);   // 'sqlite:./data/precedence.db' | 'sqlite::memory:' | 'memory:'
 import type { CdrStore } from '../cdr/cdr.js';
 import type { LocationStore, SubscriberStore } from '../registrar/ports.js';
+import { GroupCommit } from './sqlite/group-commit.js';
 import { MemoryCdrStore, MemoryLocationStore, MemorySubscriberStore } from './memory/index.js';
 import { openSqliteDatabase, SqliteCdrStore, SqliteLocationStore, SqliteSubscriberStore, type SqliteCdrStoreOptions, type SqliteOpenOptions } from './sqlite/index.js';
 import { parseStoreUrl } from './store-url.js';
@@ -34,12 +35,15 @@ export type SqliteStoresOptions = SqliteOpenOptions & SqliteCdrStoreOptions;
 export function openSqliteStores(path: string, options: SqliteStoresOptions = {}): Stores {
   const db = openSqliteDatabase(path, options);
   try {
+    const commit = new GroupCommit(db);
     return {
-      locations: new SqliteLocationStore(db),
+      locations: new SqliteLocationStore(db, commit),
       subscribers: new SqliteSubscriberStore(db),
-      cdrs: new SqliteCdrStore(db, options),
+      cdrs: new SqliteCdrStore(db, options, commit),
       async close() {
-        if (db.open) db.close();
+        if (!db.open) return;
+        commit.flush();
+        db.close();
       },
     };
   } catch (e) {

@@ -6,6 +6,7 @@
 // `write`) throw "connection is busy", and would pin a WAL read snapshot for as long as a slow consumer
 // (an HTTP export) takes. Memory use is bounded by the batch size.
 import type Database from 'better-sqlite3';
+import type { GroupCommit } from './group-commit.js';
 
 import type { CdrDisposition, CdrQuery, CdrRecord, CdrStore } from '../../cdr/cdr.js';
 import { checkCdrQuery } from '../limits.js';
@@ -107,7 +108,10 @@ export class SqliteCdrStore implements CdrStore {
   readonly #batches: ReadonlyArray<Database.Statement<[BatchParams], CursorRow>>;
   readonly #batchSize: number;
 
-  constructor(db: Database.Database, options: SqliteCdrStoreOptions = {}) {
+  readonly #commit: GroupCommit | undefined;
+
+  constructor(db: Database.Database, options: SqliteCdrStoreOptions = {}, commit?: GroupCommit) {
+    this.#commit = commit;
     this.#batchSize = options.batchSize ?? 256;
     if (!Number.isInteger(this.#batchSize) || this.#batchSize < 1) throw new RangeError('batchSize must be a positive integer');
     const updates = COLUMNS.filter((c) => c !== 'id').map((c) => `${c} = excluded.${c}`).join(', ');
@@ -125,7 +129,9 @@ export class SqliteCdrStore implements CdrStore {
   }
 
   async write(record: CdrRecord): Promise<void> {
-    this.#write.run(toRow(record));
+    const row = toRow(record);
+    if (this.#commit) return this.#commit.submit(() => this.#write.run(row));
+    this.#write.run(row);
   }
 
   query(q: CdrQuery): AsyncIterable<CdrRecord> {

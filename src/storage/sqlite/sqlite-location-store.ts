@@ -1,6 +1,7 @@
 // LocationStore on the `bindings` table. Every call is one prepared statement (auto-committed, so a
 // resolved save is on disk); better-sqlite3 is synchronous, the port is async.
 import type Database from 'better-sqlite3';
+import type { GroupCommit } from './group-commit.js';
 
 import { checkLimit } from '../limits.js';
 import type { Binding, LocationStore } from '../../registrar/ports.js';
@@ -68,7 +69,10 @@ export class SqliteLocationStore implements LocationStore {
   readonly #list: Database.Statement<[number, number], BindingRow>;
   readonly #count: Database.Statement<[number], number>;
 
-  constructor(db: Database.Database) {
+  readonly #commit: GroupCommit | undefined;
+
+  constructor(db: Database.Database, commit?: GroupCommit) {
+    this.#commit = commit;
     this.#lookup = db.prepare(`SELECT ${COLUMNS} FROM bindings WHERE aor = ? AND expires_at > ? ORDER BY contact`);
     this.#save = db.prepare(
       `INSERT OR REPLACE INTO bindings (${COLUMNS}) VALUES (${COLUMNS.split(', ').map((c) => `@${c}`).join(', ')})`,
@@ -85,14 +89,18 @@ export class SqliteLocationStore implements LocationStore {
   }
 
   async save(binding: Binding): Promise<void> {
-    this.#save.run(toRow(binding));
+    const row = toRow(binding);
+    if (this.#commit) return this.#commit.submit(() => this.#save.run(row));
+    this.#save.run(row);
   }
 
   async remove(aor: string, contact: string): Promise<void> {
+    if (this.#commit) return this.#commit.submit(() => this.#remove.run(aor, contact));
     this.#remove.run(aor, contact);
   }
 
   async removeAll(aor: string): Promise<void> {
+    if (this.#commit) return this.#commit.submit(() => this.#removeAll.run(aor));
     this.#removeAll.run(aor);
   }
 
