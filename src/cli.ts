@@ -2,7 +2,8 @@
 // The `precedence` command.
 import { Command } from 'commander';
 import { registerCdrCommands } from './cli/cdr.js';
-import { DEFAULT_CONFIG, readConfig } from './cli/common.js';
+import { DEFAULT_CONFIG, DEFAULT_PID_FILE, fail, readConfig, readPidFile, removePidFile, writePidFile } from './cli/common.js';
+import { ConfigError, loadConfig, validateConfig } from './config/index.js';
 import { registerRouteCommand } from './cli/route.js';
 import { registerSubscriberCommands } from './cli/subscriber.js';
 import { startSwitch, type RunningSwitch } from './main.js';
@@ -16,7 +17,8 @@ program
   .description('start the switch')
   .option('-c, --config <file>', `configuration file (default ${DEFAULT_CONFIG})`)
   .option('-l, --listen <uri...>', 'listen address(es), overriding the configuration, e.g. udp://127.0.0.1:5062')
-  .action(async (opts: { config?: string; listen?: string[] }) => {
+  .option('--pid-file <file>', 'where to write the process id (for `precedence reload`)', DEFAULT_PID_FILE)
+  .action(async (opts: { config?: string; listen?: string[]; pidFile: string }) => {
     const config = readConfig(opts.config, { listen: opts.listen });
     const logger = createLogger(config.log.level);
     let running: RunningSwitch;
@@ -26,6 +28,18 @@ program
       logger.fatal({ err: e }, 'could not start: check the listen addresses (port in use? permission for ports < 1024?) and the store');
       process.exit(1);
     }
+    writePidFile(opts.pidFile, logger);
+    // SIGHUP re-reads the same file (with the same --listen overrides); a bad file changes nothing.
+    process.on('SIGHUP', () => {
+      const path = opts.config ?? DEFAULT_CONFIG;
+      try {
+        let next = loadConfig(path);
+        if (opts.listen && opts.listen.length > 0) next = validateConfig({ ...next, listen: opts.listen }, path);
+        running.reload(next);
+      } catch (e) {
+        logger.error({ err: e instanceof ConfigError ? e.message : e, file: path }, 'reload refused: the configuration is invalid; still running on the previous one');
+      }
+    });
     let stopping = false;
     const stop = (signal: string): void => {
       if (stopping) return;
@@ -34,6 +48,7 @@ program
       const force = setTimeout(() => process.exit(1), 10_000);
       force.unref();
       void running.stop().then(() => {
+        removePidFile(opts.pidFile);
         logger.info('stopped');
         process.exit(0);
       });
@@ -49,6 +64,20 @@ program
   .action((file: string) => {
     readConfig(file);
     process.stdout.write(`${file}: ok\n`);
+  });
+
+program
+  .command('reload')
+  .description('make a running switch re-read its configuration (SIGHUP) without dropping calls')
+  .option('--pid-file <file>', 'the pid file `precedence start` wrote', DEFAULT_PID_FILE)
+  .action((opts: { pidFile: string }) => {
+    const pid = readPidFile(opts.pidFile);
+    try {
+      process.kill(pid, 'SIGHUP');
+    } catch (e) {
+      fail(`cannot signal process ${pid} from ${opts.pidFile}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; is the switch running?`, 1);
+    }
+    process.stdout.write(`sent SIGHUP to ${pid}; the switch logs the outcome\n`);
   });
 
 registerSubscriberCommands(program);

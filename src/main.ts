@@ -19,7 +19,23 @@ export interface RunningSwitch {
   registrar: Registrar;
   stores: Stores;
   endpoints: Endpoint[];
+  /**
+   * Applies a new configuration without dropping calls: routing, trunks and the log level change at
+   * once; listen addresses, store, registrar and proxy settings need a restart (reported, not applied).
+   */
+  reload(next: Config): string[];
   stop(): Promise<void>;
+}
+
+function trunkConfigs(config: Config) {
+  return config.trunks.map((t) => ({
+    name: t.name,
+    uri: t.uri,
+    maxCalls: t.maxCalls,
+    cps: t.cps,
+    trusted: t.trusted,
+    ping: t.ping === false ? (false as const) : { intervalMs: t.ping.interval, timeoutMs: t.ping.timeout, downAfter: t.ping.downAfter, upAfter: t.ping.upAfter },
+  }));
 }
 
 /** Problems with the listen list, named by path (`listen[1]: ...`), for check-config and start. */
@@ -43,10 +59,20 @@ function withTlsFiles(spec: string, config: Config): string {
 }
 
 /** Routing as the proxy sees it: ENUM first when enabled (RFC 6116), then the pure engine. */
-function routerPort(config: Config, engine: RoutingEngine, trunks: TrunkManager): RouterPort {
-  const enumResolver = config.enum.enabled ? new EnumResolver(config.enum) : undefined;
+/** The routing state a reload swaps as a whole. */
+interface Routing {
+  engine: RoutingEngine;
+  enumResolver: EnumResolver | undefined;
+}
+
+function buildRouting(config: Config): Routing {
+  return { engine: new RoutingEngine(config), enumResolver: config.enum.enabled ? new EnumResolver(config.enum) : undefined };
+}
+
+function routerPort(current: () => Routing, trunks: TrunkManager): RouterPort {
   return {
     async route(input) {
+      const { engine, enumResolver } = current();
       let enumResult: string | undefined;
       if (enumResolver && input.called.startsWith('+')) {
         const r = await enumResolver.resolve(input.called);
@@ -100,14 +126,7 @@ export async function startSwitch(config: Config, logger: Logger): Promise<Runni
     },
   };
   const trunks = new TrunkManager({
-    trunks: config.trunks.map((t) => ({
-      name: t.name,
-      uri: t.uri,
-      maxCalls: t.maxCalls,
-      cps: t.cps,
-      trusted: t.trusted,
-      ping: t.ping === false ? false : { intervalMs: t.ping.interval, timeoutMs: t.ping.timeout, downAfter: t.ping.downAfter, upAfter: t.ping.upAfter },
-    })),
+    trunks: trunkConfigs(config),
     transactions: stack.transactions,
     timers: stack.timers,
     resolver,
@@ -115,13 +134,14 @@ export async function startSwitch(config: Config, logger: Logger): Promise<Runni
     userAgent: config.sip.userAgent,
     onStateChange: (name, up) => logger.warn({ trunk: name, up }, up ? 'trunk up' : 'trunk down'),
   });
-  const engine = new RoutingEngine(config);
+  let routing = buildRouting(config);
+  let active = config;
   const proxy = new ProxyCore({
     transactions: stack.transactions,
     transport: stack.transport,
     resolver,
     registrar: registrarPort,
-    router: routerPort(config, engine, trunks),
+    router: routerPort(() => routing, trunks),
     trunks,
     cdrs: stores.cdrs,
     domains,
@@ -152,6 +172,19 @@ export async function startSwitch(config: Config, logger: Logger): Promise<Runni
     registrar,
     stores,
     endpoints,
+    reload(next: Config): string[] {
+      const needRestart: string[] = [];
+      const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+      for (const key of ['listen', 'store', 'tls', 'sip', 'registrar', 'proxy', 'domains'] as const) {
+        if (!same(active[key], next[key])) needRestart.push(key);
+      }
+      routing = buildRouting(next);
+      trunks.reconfigure(trunkConfigs(next));
+      logger.level = next.log.level;
+      active = next;
+      logger.info({ restartNeededFor: needRestart }, needRestart.length > 0 ? 'configuration reloaded; restart to apply the other changed sections' : 'configuration reloaded');
+      return needRestart;
+    },
     async stop() {
       trunks.stop();
       registrar.stop();

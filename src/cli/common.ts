@@ -1,9 +1,41 @@
 // Helpers shared by the `precedence` sub-commands.
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
 import { type Config, ConfigError, loadConfig, validateConfig } from '../config/index.js';
 import { listenProblems } from '../main.js';
 
 export const DEFAULT_CONFIG = 'config/precedence.sample.yaml';
+export const DEFAULT_PID_FILE = 'data/precedence.pid';
+
+export function writePidFile(path: string, logger: Logger): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, `${process.pid}\n`);
+  } catch (e) {
+    logger.warn({ err: e, pidFile: path }, 'could not write the pid file; `precedence reload` will not find this process');
+  }
+}
+
+export function removePidFile(path: string): void {
+  try {
+    if (readFileSync(path, 'utf8').trim() === String(process.pid)) rmSync(path);
+  } catch {
+    /* already gone */
+  }
+}
+
+export function readPidFile(path: string): number {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    fail(`no pid file at ${path}: is the switch running (started with the same --pid-file)?`, 1);
+  }
+  const pid = Number(text.trim());
+  if (!Number.isInteger(pid) || pid <= 0) fail(`${path} does not hold a process id`, 1);
+  return pid;
+}
 
 export function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`);

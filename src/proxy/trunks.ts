@@ -88,18 +88,46 @@ export class TrunkManager {
     this.#localHost = options.localHost ?? 'localhost';
     this.#ua = options.userAgent;
     this.#onChange = options.onStateChange;
-    for (const config of options.trunks) {
-      const uri = parseUri(config.uri);
-      if (uri === undefined || !uri.isSip) this.#log.error({ trunk: config.name, uri: config.uri }, 'trunk URI does not parse; no pings, no identification');
-      const direct = uri === undefined ? undefined : numericTarget(uri);
-      this.#trunks.set(config.name, {
-        config, uri, ping: config.ping === false || config.ping === undefined ? undefined : config.ping,
-        up: true, active: 0, tokens: bucketSize(config), refilledAt: this.#timers.now(),
-        failures: 0, successes: 0, pending: false, seq: 0, timer: undefined, lastPingAt: undefined, lastPingResult: undefined,
-        addresses: new Set(direct !== undefined ? [direct.address] : []),
-        port: uri?.port ?? defaultSipPort(stringParam(uri, 'transport'), uri?.scheme === 'sips'),
-      });
+    for (const config of options.trunks) this.#trunks.set(config.name, this.#create(config));
+  }
+
+  #create(config: TrunkConfig): TrunkState {
+    const uri = parseUri(config.uri);
+    if (uri === undefined || !uri.isSip) this.#log.error({ trunk: config.name, uri: config.uri }, 'trunk URI does not parse; no pings, no identification');
+    const direct = uri === undefined ? undefined : numericTarget(uri);
+    return {
+      config, uri, ping: config.ping === false || config.ping === undefined ? undefined : config.ping,
+      up: true, active: 0, tokens: bucketSize(config), refilledAt: this.#timers.now(),
+      failures: 0, successes: 0, pending: false, seq: 0, timer: undefined, lastPingAt: undefined, lastPingResult: undefined,
+      addresses: new Set(direct !== undefined ? [direct.address] : []),
+      port: uri?.port ?? defaultSipPort(stringParam(uri, 'transport'), uri?.scheme === 'sips'),
+    };
+  }
+
+  /**
+   * Applies a new trunk list (configuration reload) without dropping calls: a trunk that stays keeps
+   * its active-call count and up/down state; a removed trunk stops being pinged and routed to, and
+   * its calls in progress simply end on their own.
+   */
+  reconfigure(trunks: readonly TrunkConfig[]): void {
+    const next = new Map<string, TrunkState>();
+    for (const config of trunks) {
+      const t = this.#create(config);
+      const old = this.#trunks.get(config.name);
+      if (old !== undefined) {
+        t.active = old.active;
+        t.up = old.up;
+      }
+      next.set(config.name, t);
     }
+    for (const old of this.#trunks.values()) this.#timers.clear(old.timer);
+    this.#trunks.clear();
+    for (const [name, t] of next) this.#trunks.set(name, t);
+    if (this.#running) {
+      this.#running = false;
+      this.start();
+    }
+    this.#log.info({ trunks: [...next.keys()] }, 'trunks reconfigured');
   }
 
   /** Starts the pings (first one at once) and resolves trunk host names for `identify`. */
