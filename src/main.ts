@@ -105,7 +105,7 @@ export async function startSwitch(config: Config, logger: Logger): Promise<Runni
     locations: stores.locations,
     subscribers: stores.subscribers,
     authenticator: config.registrar.auth
-      ? new DigestAuthenticator({ secret: config.registrar.nonceSecret ?? randomBytes(32) })
+      ? new DigestAuthenticator({ secret: config.registrar.nonceSecret ?? randomBytes(32), algorithms: config.registrar.digestAlgorithms })
       : undefined,
     minExpires: config.registrar.minExpires,
     maxExpires: config.registrar.maxExpires,

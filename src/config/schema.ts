@@ -22,6 +22,13 @@ export const registrarSchema = z.strictObject({
   auth: z.boolean().default(true),
   /** HMAC key for digest nonces; set the same value on every node of a cluster (default: random per process). */
   nonceSecret: z.string().min(16, 'at least 16 characters').optional(),
+  /**
+   * Digest algorithms offered in 401 challenges, one WWW-Authenticate each, in this order (RFC 8760:
+   * preferred first). Default MD5 only, as Kamailio does: deployed clients such as baresip 1.0 fail the
+   * whole registration when any SHA-256 challenge is present, and SIPp 3.6 reads only the first one.
+   * `[SHA-256, MD5]` enables RFC 8760 for fleets whose phones support it.
+   */
+  digestAlgorithms: z.array(z.enum(['MD5', 'SHA-256'])).min(1).default(['MD5']),
   minExpires: z.number().int().min(1).max(86_400).default(60),
   maxExpires: z.number().int().min(1).max(604_800).default(3600),
   defaultExpires: z.number().int().min(1).max(604_800).default(3600),
