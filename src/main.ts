@@ -12,6 +12,9 @@ import { parseListenSpec } from './sip/transport/index.js';
 import type { Endpoint } from './sip/transport/types.js';
 import { openStore, type Stores } from './storage/index.js';
 
+/** How long shutdown waits for running transactions before closing anyway. */
+const DRAIN_MS = 4000;
+
 export interface RunningSwitch {
   stack: SipStack;
   proxy: ProxyCore;
@@ -186,6 +189,19 @@ export async function startSwitch(config: Config, logger: Logger): Promise<Runni
       return needRestart;
     },
     async stop() {
+      // Graceful shutdown: refuse new out-of-dialog requests with 503 + Retry-After (another node or
+      // the next start takes them), let requests in dialogs and running transactions finish, then close.
+      stack.transport.setEarlyHook((_raw, peek) => {
+        if (!peek.isRequest || peek.method === 'ACK' || peek.method === 'CANCEL') return 'accept';
+        const to = peek.header('To');
+        return to !== undefined && /;\s*tag=/i.test(to) ? 'accept' : { status: 503, reason: 'Shutting Down', retryAfter: 5 };
+      });
+      const deadline = Date.now() + DRAIN_MS;
+      while (Date.now() < deadline) {
+        const n = stack.transactions.size();
+        if (n.client + n.server === 0) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
       trunks.stop();
       registrar.stop();
       await proxy.stop(); // flushes CDR writes

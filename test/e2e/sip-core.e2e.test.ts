@@ -2,6 +2,9 @@
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../support/ports.js';
@@ -19,10 +22,16 @@ describe('precedence start (the real server process)', () => {
   let proc: ChildProcess;
   let port: number;
   let log = '';
+  let dir: string;
 
   before(async () => {
     port = await freePort();
-    proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '--listen', `udp://127.0.0.1:${port}`, '--listen', `tcp://127.0.0.1:${port}`], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    // The sample configuration, with its listen list overridden (as `kamailio -l` would) and the store
+    // and pid file kept out of the repository.
+    dir = mkdtempSync(join(tmpdir(), 'precedence-core-'));
+    const config = join(dir, 'precedence.yaml');
+    writeFileSync(config, `${readFileSync(join(root, 'config/precedence.sample.yaml'), 'utf8')}\nstore: "memory:"\n`.replace(/^store: sqlite:.*$/m, ''));
+    proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '--config', config, '--pid-file', join(dir, 'pid'), '--listen', `udp://127.0.0.1:${port}`, '--listen', `tcp://127.0.0.1:${port}`], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout?.on('data', (d: Buffer) => (log += d.toString()));
     proc.stderr?.on('data', (d: Buffer) => (log += d.toString()));
     const deadline = Date.now() + 20_000;
@@ -35,6 +44,7 @@ describe('precedence start (the real server process)', () => {
   after(async () => {
     proc.kill('SIGTERM');
     await new Promise((r) => proc.once('exit', r));
+    rmSync(dir, { recursive: true, force: true });
   });
 
   test('answers OPTIONS over UDP and TCP with 200 and Allow (SIPp)', async () => {

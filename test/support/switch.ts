@@ -97,6 +97,22 @@ export class SwitchProcess {
   get port(): number {
     return this.options.port;
   }
+  get pidFile(): string {
+    return join(this.dir, 'precedence.pid');
+  }
+  /** Rewrites the configuration file (for reload tests). */
+  rewrite(options: SwitchOptions, extra = ''): void {
+    writeFileSync(this.configPath, switchYaml(options, this.dir) + extra);
+  }
+  /** Ends the process abruptly, as a crash would (no graceful shutdown, no flush). */
+  async crash(): Promise<void> {
+    const p = this.#proc;
+    this.#proc = undefined;
+    if (!p || p.exitCode !== null) return;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGKILL');
+    await exited;
+  }
   get log(): string {
     return this.#log;
   }
@@ -113,7 +129,7 @@ export class SwitchProcess {
   }
 
   async start(): Promise<void> {
-    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '--config', this.configPath], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '--config', this.configPath, '--pid-file', this.pidFile], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     this.#proc = proc;
     proc.stdout?.on('data', (d: Buffer) => (this.#log += d.toString()));
     proc.stderr?.on('data', (d: Buffer) => (this.#log += d.toString()));
