@@ -1,7 +1,7 @@
 export { parseMessage, type ParseOptions, type ParseResult } from './parser.js';
 export { ParseError, ParseErrorCode } from './parse-error.js';
 export { MessageBase, SipRequest, SipResponse, type SipMessage, type HeaderField } from './message.js';
-export { Uri, parseUri } from './uri.js';
+export { Uri, parseUri, type UriInit } from './uri.js';
 export { createRequest, createResponse, generateBranch, generateTag, generateCallId, reasonPhrase, MAGIC_COOKIE, type HeaderList } from './build.js';
 export { canonicalKey, prettyName } from './header-names.js';
 export { type Via, formatVia, parseVia } from './headers/via.js';

@@ -1,12 +1,13 @@
 // SIP messages (RFC 3261 §7). Header fields stay as written (name spelling, order, unknown headers)
 // so a proxy re-emits what it received with only its own edits; typed views are parsed on first
-// use and cached until the header is changed.
+// use and cached until the header is changed. The parser seeds the core views it has already
+// validated (Via, From, To, CSeq, Call-ID, Max-Forwards), so reading them costs nothing more.
 import { canonicalKey, isListHeader, prettyName } from './header-names.js';
-import { type Contact, type NameAddr, parseContacts, parseNameAddr, parseNameAddrList } from './headers/name-addr.js';
+import { type Contact, type NameAddr, parseContactValues, parseNameAddr, parseNameAddrValues } from './headers/name-addr.js';
 import { type CSeq, parseCSeq } from './headers/cseq.js';
 import { type MediaType, parseMediaType, parseOptionTags, parseReasons, parseRetryAfter, type Reason, type RetryAfter } from './headers/misc.js';
 import { parseRValues, type RValue, type RValueList } from './headers/resource-priority.js';
-import { parseViaList, type Via } from './headers/via.js';
+import { parseViaValues, type Via } from './headers/via.js';
 import { HeaderSyntaxError, ParseError, ParseErrorCode } from './parse-error.js';
 import { parseUint, splitList } from './text.js';
 import type { Uri } from './uri.js';
@@ -20,16 +21,70 @@ export interface HeaderField {
   key: string;
 }
 
+/**
+ * @internal The parser's compact view of a received header section. HeaderField objects (and
+ * their name and value strings) are only created when `headers` is first read or changed; until
+ * then lookups work on these offsets into the decoded header text.
+ */
+export interface RawHeaders {
+  text: string;
+  /** Four offsets into `text` per field: name start, name end, value start, value end. */
+  offs: number[];
+  /** Canonical key per field. */
+  keys: string[];
+  /** Values joined from obsolete line folding, by field index (undefined when there was none). */
+  folded: Map<number, string> | undefined;
+}
+
+function rawValue(raw: RawHeaders, i: number): string {
+  const f = raw.folded?.get(i);
+  return f !== undefined ? f : raw.text.slice(raw.offs[4 * i + 2], raw.offs[4 * i + 3]);
+}
+
 const CRLF = '\r\n';
+/** `#maxForwards` before the header has been read (undefined is a valid value: absent). */
+const UNREAD = -1;
 
 export abstract class MessageBase {
-  headers: HeaderField[];
+  #fields: HeaderField[];
+  #raw: RawHeaders | undefined = undefined;
   body: Buffer;
-  #cache = new Map<string, unknown>();
+  // typed views of the hot headers, each undefined until first read or after the header changed
+  #vias: Via[] | undefined = undefined;
+  #from: NameAddr | undefined = undefined;
+  #to: NameAddr | undefined = undefined;
+  #cseq: CSeq | undefined = undefined;
+  #callId: string | undefined = undefined;
+  #maxForwards: number | undefined = UNREAD;
+  #routes: NameAddr[] | undefined = undefined;
+  #recordRoutes: NameAddr[] | undefined = undefined;
+  /** The other typed views, by canonical key. */
+  #cache: Map<string, unknown> | undefined = undefined;
 
   constructor(headers: HeaderField[], body: Buffer) {
-    this.headers = headers;
+    this.#fields = headers;
     this.body = body;
+  }
+
+  /** Header fields in wire order (name spelling kept, folding undone, values trimmed). */
+  get headers(): HeaderField[] {
+    const raw = this.#raw;
+    if (raw !== undefined) {
+      const fields: HeaderField[] = [];
+      const { text, offs, keys } = raw;
+      for (let i = 0; i < keys.length; i++) fields.push({ name: text.slice(offs[4 * i], offs[4 * i + 1]), value: rawValue(raw, i), key: keys[i] });
+      this.#fields = fields;
+      this.#raw = undefined;
+    }
+    return this.#fields;
+  }
+
+  /** Replaces the whole list; every typed view is recomputed on its next read. */
+  set headers(fields: HeaderField[]) {
+    this.#fields = fields;
+    this.#raw = undefined;
+    this.#vias = this.#from = this.#to = this.#cseq = this.#callId = this.#routes = this.#recordRoutes = this.#cache = undefined;
+    this.#maxForwards = UNREAD;
   }
 
   abstract readonly isRequest: boolean;
@@ -39,15 +94,31 @@ export abstract class MessageBase {
 
   header(name: string): string | undefined {
     const key = canonicalKey(name);
-    const hs = this.headers;
+    const raw = this.#raw;
+    if (raw !== undefined) {
+      const keys = raw.keys;
+      for (let i = 0; i < keys.length; i++) if (keys[i] === key) return rawValue(raw, i);
+      return undefined;
+    }
+    const hs = this.#fields;
     for (let i = 0; i < hs.length; i++) if (hs[i].key === key) return hs[i].value;
     return undefined;
   }
 
   headerValues(name: string): string[] {
-    const key = canonicalKey(name);
+    return this.#values(canonicalKey(name));
+  }
+
+  #values(key: string): string[] {
     const out: string[] = [];
-    for (const h of this.headers) if (h.key === key) out.push(h.value);
+    const raw = this.#raw;
+    if (raw !== undefined) {
+      const keys = raw.keys;
+      for (let i = 0; i < keys.length; i++) if (keys[i] === key) out.push(rawValue(raw, i));
+      return out;
+    }
+    const hs = this.#fields;
+    for (let i = 0; i < hs.length; i++) if (hs[i].key === key) out.push(hs[i].value);
     return out;
   }
 
@@ -70,20 +141,26 @@ export abstract class MessageBase {
 
   setHeader(name: string, value: string): void {
     const key = canonicalKey(name);
-    const idx = this.headers.findIndex((h) => h.key === key);
+    const hs = this.headers;
+    let idx = -1;
+    for (let i = 0; i < hs.length; i++) if (hs[i].key === key) { idx = i; break; }
     if (idx < 0) {
       this.appendHeader(name, value);
       return;
     }
-    this.headers[idx] = { name: this.headers[idx].name, value, key };
-    this.headers = this.headers.filter((h, i) => h.key !== key || i === idx);
-    this.#cache.delete(key);
+    const kept: HeaderField[] = [];
+    for (let i = 0; i < hs.length; i++) {
+      if (i === idx) kept.push({ name: hs[i].name, value, key });
+      else if (hs[i].key !== key) kept.push(hs[i]);
+    }
+    this.#fields = kept;
+    this.#invalidate(key);
   }
 
   appendHeader(name: string, value: string): void {
     const key = canonicalKey(name);
     this.headers.push({ name: name.length === 1 ? prettyName(key) : name, value, key });
-    this.#cache.delete(key);
+    this.#invalidate(key);
   }
 
   /** Inserts before the first field of the same name (e.g. a new top Via or Record-Route), else at the top. */
@@ -93,13 +170,13 @@ export abstract class MessageBase {
     const field = { name: name.length === 1 ? prettyName(key) : name, value, key };
     if (idx < 0) this.headers.unshift(field);
     else this.headers.splice(idx, 0, field);
-    this.#cache.delete(key);
+    this.#invalidate(key);
   }
 
   removeHeader(name: string): void {
     const key = canonicalKey(name);
-    this.headers = this.headers.filter((h) => h.key !== key);
-    this.#cache.delete(key);
+    this.#fields = this.headers.filter((h) => h.key !== key);
+    this.#invalidate(key);
   }
 
   /** Removes the first element of a (possibly comma-combined) list header, e.g. the top Via or Route. */
@@ -107,90 +184,171 @@ export abstract class MessageBase {
     const key = canonicalKey(name);
     const idx = this.headers.findIndex((h) => h.key === key);
     if (idx < 0) return;
-    const parts = isListHeader(key) ? splitList(this.headers[idx].value, name) : [];
+    let parts: string[] = [];
+    try {
+      if (isListHeader(key)) parts = splitList(this.headers[idx].value, name);
+    } catch (e) {
+      throw this.#fault(e, prettyName(key));
+    }
     if (parts.length > 1) this.headers[idx] = { ...this.headers[idx], value: parts.slice(1).join(', ') };
     else this.headers.splice(idx, 1);
-    this.#cache.delete(key);
+    this.#invalidate(key);
+  }
+
+  #invalidate(key: string): void {
+    switch (key) {
+      case 'via': this.#vias = undefined; break;
+      case 'from': this.#from = undefined; break;
+      case 'to': this.#to = undefined; break;
+      case 'cseq': this.#cseq = undefined; break;
+      case 'call-id': this.#callId = undefined; break;
+      case 'max-forwards': this.#maxForwards = UNREAD; break;
+      case 'route': this.#routes = undefined; break;
+      case 'record-route': this.#recordRoutes = undefined; break;
+      default: this.#cache?.delete(key);
+    }
   }
 
   // ---- typed views -------------------------------------------------------------------------
 
   #typed<T>(key: string, parse: () => T): T {
-    if (this.#cache.has(key)) return this.#cache.get(key) as T;
+    const cache = (this.#cache ??= new Map());
+    if (cache.has(key)) return cache.get(key) as T;
     let v: T;
     try {
       v = parse();
     } catch (e) {
       throw this.#fault(e, prettyName(key));
     }
-    this.#cache.set(key, v);
+    cache.set(key, v);
     return v;
   }
 
   #fault(e: unknown, field: string): unknown {
     if (e instanceof HeaderSyntaxError) {
-      return new ParseError(ParseErrorCode.BadHeader, `Bad ${e.field}`, { field: e.field || field, detail: e.message, isRequest: this.isRequest });
+      return new ParseError(ParseErrorCode.BadHeader, `Bad ${e.field || field}`, { field: e.field || field, detail: e.message, isRequest: this.isRequest });
     }
     return e;
   }
 
-  /** Seeds the cache with a value the parser already computed while validating. */
-  protected seed(key: string, value: unknown): void {
-    this.#cache.set(key, value);
+  /** @internal Seeds the header table and the views the parser computed while validating. */
+  static seedCore(m: MessageBase, raw: RawHeaders, vias: Via[], from: NameAddr, to: NameAddr, cseq: CSeq, callId: string, maxForwards: number | undefined): void {
+    m.#raw = raw;
+    m.#vias = vias;
+    m.#from = from;
+    m.#to = to;
+    m.#cseq = cseq;
+    m.#callId = callId;
+    m.#maxForwards = maxForwards;
   }
 
   get vias(): Via[] {
-    return this.#typed('via', () => this.headerValues('via').flatMap(parseViaList));
+    if (this.#vias === undefined) {
+      const out: Via[] = [];
+      try {
+        for (const v of this.#values('via')) parseViaValues(v, out);
+      } catch (e) {
+        throw this.#fault(e, 'Via');
+      }
+      this.#vias = out;
+    }
+    return this.#vias;
   }
 
   get topVia(): Via {
     const v = this.vias[0];
-    if (!v) throw new ParseError(ParseErrorCode.MissingHeader, 'Missing Via', { field: 'Via' });
+    if (!v) throw new ParseError(ParseErrorCode.MissingHeader, 'Missing Via', { field: 'Via', isRequest: this.isRequest });
     return v;
   }
 
   get from(): NameAddr {
-    return this.#typed('from', () => parseNameAddr(this.#required('from'), 'From'));
+    return (this.#from ??= this.#nameAddr('from', 'From'));
   }
 
   get to(): NameAddr {
-    return this.#typed('to', () => parseNameAddr(this.#required('to'), 'To'));
+    return (this.#to ??= this.#nameAddr('to', 'To'));
+  }
+
+  #nameAddr(key: string, field: string): NameAddr {
+    const v = this.#required(key);
+    try {
+      return parseNameAddr(v, field);
+    } catch (e) {
+      throw this.#fault(e, field);
+    }
   }
 
   get callId(): string {
-    return this.#required('call-id');
+    return (this.#callId ??= this.#required('call-id'));
   }
 
   get cseq(): CSeq {
-    return this.#typed('cseq', () => parseCSeq(this.#required('cseq')));
+    if (this.#cseq === undefined) {
+      const v = this.#required('cseq');
+      try {
+        this.#cseq = parseCSeq(v);
+      } catch (e) {
+        throw this.#fault(e, 'CSeq');
+      }
+    }
+    return this.#cseq;
   }
 
   get maxForwards(): number | undefined {
-    return this.#typed('max-forwards', () => {
+    if (this.#maxForwards === UNREAD) {
       const v = this.header('max-forwards');
-      if (v === undefined) return undefined;
-      const n = parseUint(v, 255);
-      if (n === undefined) throw new HeaderSyntaxError('Max-Forwards', 'not an integer 0-255');
-      return n;
-    });
+      let n: number | undefined;
+      if (v !== undefined) {
+        n = parseUint(v, 255);
+        if (n === undefined) throw this.#fault(new HeaderSyntaxError('Max-Forwards', 'not an integer 0-255'), 'Max-Forwards');
+      }
+      this.#maxForwards = n;
+    }
+    return this.#maxForwards;
   }
 
   get contacts(): Contact[] {
-    return this.#typed('contact', () => (this.contactStar ? [] : this.headerValues('contact').flatMap(parseContacts)));
+    return this.#typed('contact', () => {
+      const out: Contact[] = [];
+      if (!this.contactStar) for (const v of this.#values('contact')) parseContactValues(v, out);
+      return out;
+    });
   }
 
   /** `Contact: *` (RFC 3261 §10.2.2), only meaningful in REGISTER. */
   get contactStar(): boolean {
-    const vs = this.headerValues('contact');
+    const vs = this.#values('contact');
     return vs.length === 1 && vs[0] === '*';
   }
 
   get routes(): NameAddr[] {
-    return this.#typed('route', () => this.headerValues('route').flatMap((v) => parseNameAddrList(v, 'Route')));
+    return (this.#routes ??= this.#nameAddrList('route', 'Route'));
   }
 
   get recordRoutes(): NameAddr[] {
-    return this.#typed('record-route', () => this.headerValues('record-route').flatMap((v) => parseNameAddrList(v, 'Record-Route')));
+    return (this.#recordRoutes ??= this.#nameAddrList('record-route', 'Record-Route'));
+  }
+
+  #nameAddrList(key: string, field: string): NameAddr[] {
+    const out: NameAddr[] = [];
+    try {
+      const raw = this.#raw;
+      if (raw !== undefined) {
+        const { keys, offs, folded } = raw;
+        for (let i = 0; i < keys.length; i++) {
+          if (keys[i] !== key) continue;
+          const f = folded?.get(i);
+          if (f !== undefined) parseNameAddrValues(f, field, out);
+          else parseNameAddrValues(raw.text, field, out, offs[4 * i + 2], offs[4 * i + 3]);
+        }
+      } else {
+        const hs = this.#fields;
+        for (let i = 0; i < hs.length; i++) if (hs[i].key === key) parseNameAddrValues(hs[i].value, field, out);
+      }
+    } catch (e) {
+      throw this.#fault(e, field);
+    }
+    return out;
   }
 
   get contentType(): MediaType | undefined {
@@ -206,23 +364,23 @@ export abstract class MessageBase {
   }
 
   get require(): string[] {
-    return this.#typed('require', () => parseOptionTags(this.headerValues('require'), 'Require'));
+    return this.#typed('require', () => parseOptionTags(this.#values('require'), 'Require'));
   }
 
   get proxyRequire(): string[] {
-    return this.#typed('proxy-require', () => parseOptionTags(this.headerValues('proxy-require'), 'Proxy-Require'));
+    return this.#typed('proxy-require', () => parseOptionTags(this.#values('proxy-require'), 'Proxy-Require'));
   }
 
   get supported(): string[] {
-    return this.#typed('supported', () => parseOptionTags(this.headerValues('supported'), 'Supported'));
+    return this.#typed('supported', () => parseOptionTags(this.#values('supported'), 'Supported'));
   }
 
   get unsupported(): string[] {
-    return this.#typed('unsupported', () => parseOptionTags(this.headerValues('unsupported'), 'Unsupported'));
+    return this.#typed('unsupported', () => parseOptionTags(this.#values('unsupported'), 'Unsupported'));
   }
 
   get reasons(): Reason[] {
-    return this.#typed('reason', () => parseReasons(this.headerValues('reason')));
+    return this.#typed('reason', () => parseReasons(this.#values('reason')));
   }
 
   get retryAfter(): RetryAfter | undefined {
@@ -233,7 +391,7 @@ export abstract class MessageBase {
   }
 
   get #rph(): RValueList {
-    return this.#typed('resource-priority', () => parseRValues(this.headerValues('resource-priority')));
+    return this.#typed('resource-priority', () => parseRValues(this.#values('resource-priority')));
   }
 
   /** Well-formed r-values (RFC 4412 §3.1); see resourcePriorityErrors for the rest. */
@@ -246,12 +404,14 @@ export abstract class MessageBase {
   }
 
   get acceptResourcePriority(): RValue[] {
-    return this.#typed('accept-resource-priority', () => parseRValues(this.headerValues('accept-resource-priority')).values);
+    return this.#typed('accept-resource-priority', () => parseRValues(this.#values('accept-resource-priority')).values);
   }
 
   #required(key: string): string {
     const v = this.header(key);
-    if (v === undefined) throw new ParseError(ParseErrorCode.MissingHeader, `Missing ${prettyName(key)}`, { field: prettyName(key) });
+    if (v === undefined) {
+      throw new ParseError(ParseErrorCode.MissingHeader, `Missing ${prettyName(key)}`, { field: prettyName(key), isRequest: this.isRequest });
+    }
     return v;
   }
 
@@ -321,12 +481,6 @@ export class SipRequest extends MessageBase {
   protected startLine(): string {
     return `${this.method} ${this.#uriText} ${this.version}`;
   }
-
-  /** Internal: used by the parser to avoid re-parsing headers it has validated. */
-  static seeded(req: SipRequest, values: Record<string, unknown>): SipRequest {
-    for (const k in values) req.seed(k, values[k]);
-    return req;
-  }
 }
 
 export class SipResponse extends MessageBase {
@@ -344,11 +498,6 @@ export class SipResponse extends MessageBase {
 
   protected startLine(): string {
     return `${this.version} ${this.status} ${this.reason}`;
-  }
-
-  static seeded(res: SipResponse, values: Record<string, unknown>): SipResponse {
-    for (const k in values) res.seed(k, values[k]);
-    return res;
   }
 }
 

@@ -1,12 +1,21 @@
 // Character-level helpers shared by the header parsers. They scan with charCodeAt (no regex) so
 // that hostile input cannot trigger backtracking, and they throw HeaderSyntaxError, which only the
-// parser boundary catches.
+// parser boundary (and the typed accessors) catch and turn into ParseError.
 import { HeaderSyntaxError } from './parse-error.js';
 
 export type Params = Map<string, string | null>;
 
-const TOKEN = new Uint8Array(128);
-for (const c of 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.!%*_+`\'~') TOKEN[c.charCodeAt(0)] = 1;
+function table(chars: string): Uint8Array {
+  const t = new Uint8Array(128);
+  for (let i = 0; i < chars.length; i++) t[chars.charCodeAt(i)] = 1;
+  return t;
+}
+
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+/** RFC 3261 §25.1: token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~") */
+const TOKEN = table(`${ALNUM}-.!%*_+\`'~`);
+/** gen-value = token / host / quoted-string: a host adds "[", "]" and ":" (IPv6 references). */
+const GEN_VALUE = table(`${ALNUM}-.!%*_+\`'~[]:`);
 
 /** RFC 3261 §25.1 token character. */
 export function isTokenChar(code: number): boolean {
@@ -15,22 +24,39 @@ export function isTokenChar(code: number): boolean {
 
 export function isToken(s: string): boolean {
   if (s.length === 0) return false;
-  for (let i = 0; i < s.length; i++) if (!isTokenChar(s.charCodeAt(i))) return false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TOKEN[c] !== 1) return false;
+  }
   return true;
 }
 
-export function isWs(code: number): boolean {
-  return code === 32 || code === 9 || code === 13 || code === 10;
-}
-
-export function skipWs(s: string, i: number): number {
-  while (i < s.length && isWs(s.charCodeAt(i))) i++;
+/** Index of the first non-LWS character at or after i (bounded by `end`, default the end of s). */
+export function skipWs(s: string, i: number, end = s.length): number {
+  const n = end;
+  while (i < n) {
+    const c = s.charCodeAt(i);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 10) break;
+    i++;
+  }
   return i;
 }
 
+/** True when s[a, b) equals `lower` (an all-lower-case ASCII literal) ignoring ASCII case. */
+export function eqLower(s: string, a: number, b: number, lower: string): boolean {
+  if (b - a !== lower.length) return false;
+  for (let k = 0; k < lower.length; k++) {
+    let c = s.charCodeAt(a + k);
+    if (c >= 65 && c <= 90) c |= 32;
+    if (c !== lower.charCodeAt(k)) return false;
+  }
+  return true;
+}
+
 /** Index just past the closing quote of the quoted-string starting at `i` (which is the opening quote). */
-export function endOfQuoted(s: string, i: number, field: string): number {
-  for (let j = i + 1; j < s.length; j++) {
+export function endOfQuoted(s: string, i: number, field: string, end = s.length): number {
+  const n = end;
+  for (let j = i + 1; j < n; j++) {
     const c = s.charCodeAt(j);
     if (c === 92 /* \ */) j++;
     else if (c === 34 /* " */) return j + 1;
@@ -73,8 +99,9 @@ export function splitList(value: string, field = 'header'): string[] {
       i = endOfQuoted(value, i, field) - 1;
     } else if (c === 60) angle++;
     else if (c === 62) angle = angle > 0 ? angle - 1 : 0;
-    else if (c === 40) paren++;
-    else if (c === 41) paren = paren > 0 ? paren - 1 : 0;
+    // a comment's parentheses count only outside <>: "(" is a legal URI character (mark)
+    else if (c === 40 && angle === 0) paren++;
+    else if (c === 41 && angle === 0) paren = paren > 0 ? paren - 1 : 0;
     else if (c === 44 && angle === 0 && paren === 0) {
       const part = value.slice(start, i).trim();
       if (part.length > 0) out.push(part);
@@ -87,44 +114,86 @@ export function splitList(value: string, field = 'header'): string[] {
 }
 
 /**
- * Parses `;name=value;flag` generic-params (RFC 3261 §25.1) starting at `i` (at a `;` or at the end).
- * Names are lower-cased; values keep their case (quoted values keep their quotes so they serialize
- * back unchanged; use `unquote` to read them). Stops at `stop` characters (e.g. `,` or `?`).
+ * Offsets found by the last `scanParams` call, four per parameter: name start, name end, value
+ * start, value end (value start -1 for a flag without value). One shared scratch array so the
+ * hot path allocates nothing; read it right after the call.
  */
-export function parseParams(s: string, i: number, field: string, into: Params = new Map()): Params {
-  const n = s.length;
-  while (i < n) {
-    i = skipWs(s, i);
+export const paramScan = { count: 0, offs: new Int32Array(64) };
+
+/**
+ * Validates `*( SEMI generic-param )` (RFC 3261 §25.1) in s[i, end), with LWS around `;` and `=`:
+ * generic-param = token [ EQUAL gen-value ], gen-value = token / host / quoted-string.
+ * Returns where it stopped: `end`, or a top-level `,` when `list` is set (the next list element).
+ * Records the parameters in `paramScan`.
+ */
+export function scanParams(s: string, i: number, end: number, field: string, list: boolean): number {
+  const n = end;
+  let count = 0;
+  let offs = paramScan.offs;
+  for (;;) {
+    i = skipWs(s, i, n);
     if (i >= n) break;
-    if (s.charCodeAt(i) !== 59 /* ; */) throw new HeaderSyntaxError(field, `unexpected "${s[i]}" in parameters`);
-    i = skipWs(s, i + 1);
-    const nameStart = i;
-    while (i < n && isTokenChar(s.charCodeAt(i))) i++;
-    if (i === nameStart) throw new HeaderSyntaxError(field, 'empty parameter name');
-    const name = s.slice(nameStart, i).toLowerCase();
-    i = skipWs(s, i);
-    if (i < n && s.charCodeAt(i) === 61 /* = */) {
-      i = skipWs(s, i + 1);
-      if (i < n && s.charCodeAt(i) === 34) {
-        const end = endOfQuoted(s, i, field);
-        into.set(name, s.slice(i, end));
-        i = end;
-      } else {
-        const vStart = i;
-        // token / host / IPv6 reference: anything up to the next separator
-        while (i < n) {
-          const c = s.charCodeAt(i);
-          if (c === 59 || isWs(c) || c === 44) break;
-          i++;
-        }
-        if (i === vStart) throw new HeaderSyntaxError(field, `empty value for parameter "${name}"`);
-        into.set(name, s.slice(vStart, i));
-      }
-    } else {
-      into.set(name, null);
+    let c = s.charCodeAt(i);
+    if (c !== 59 /* ; */) {
+      if (c === 44 && list) break;
+      throw new HeaderSyntaxError(field, `unexpected ${JSON.stringify(s[i])} in parameters`);
     }
+    i = skipWs(s, i + 1, n);
+    const ns = i;
+    while (i < n && (c = s.charCodeAt(i)) < 128 && TOKEN[c] === 1) i++;
+    if (i === ns) throw new HeaderSyntaxError(field, 'empty parameter name');
+    const ne = i;
+    i = skipWs(s, i, n);
+    let vs = -1;
+    let ve = -1;
+    if (i < n && s.charCodeAt(i) === 61 /* = */) {
+      i = skipWs(s, i + 1, n);
+      vs = i;
+      if (i < n && s.charCodeAt(i) === 34) i = endOfQuoted(s, i, field, n);
+      else while (i < n && (c = s.charCodeAt(i)) < 128 && GEN_VALUE[c] === 1) i++;
+      if (i === vs) throw new HeaderSyntaxError(field, `empty value for parameter "${s.slice(ns, ne).toLowerCase()}"`);
+      ve = i;
+    }
+    const o = count * 4;
+    if (o + 4 > offs.length) {
+      const grown = new Int32Array(offs.length * 2);
+      grown.set(offs);
+      paramScan.offs = offs = grown;
+    }
+    offs[o] = ns;
+    offs[o + 1] = ne;
+    offs[o + 2] = vs;
+    offs[o + 3] = ve;
+    count++;
+  }
+  paramScan.count = count;
+  return i;
+}
+
+/** The Map of the parameters recorded by the last `scanParams` over `s`. */
+export function paramsFromScan(s: string, into: Params = new Map()): Params {
+  const { count, offs } = paramScan;
+  for (let k = 0; k < count * 4; k += 4) {
+    into.set(s.slice(offs[k], offs[k + 1]).toLowerCase(), offs[k + 2] < 0 ? null : s.slice(offs[k + 2], offs[k + 3]));
   }
   return into;
+}
+
+/**
+ * Parses `;name=value;flag` generic-params (RFC 3261 §25.1) from `i` to the end of `s`.
+ * Names are lower-cased; values keep their case (quoted values keep their quotes so they serialize
+ * back unchanged; use `unquote` to read them).
+ */
+export function parseParams(s: string, i: number, field: string, into: Params = new Map()): Params {
+  scanParams(s, i, s.length, field, false);
+  return paramsFromScan(s, into);
+}
+
+/** Index of the parameter `lower` in the last scan, or -1. */
+export function findScanned(s: string, lower: string): number {
+  const { count, offs } = paramScan;
+  for (let k = 0; k < count * 4; k += 4) if (eqLower(s, offs[k], offs[k + 1], lower)) return k;
+  return -1;
 }
 
 export function formatParams(params: Params): string {
@@ -135,22 +204,19 @@ export function formatParams(params: Params): string {
 
 /** Non-negative decimal integer without sign or whitespace, bounded; undefined when not one. */
 export function parseUint(s: string, max = 0xffffffff): number | undefined {
-  if (s.length === 0 || s.length > 10) return undefined;
+  return parseUintAt(s, 0, s.length, max);
+}
+
+/** parseUint over s[a, b) without slicing. Leading zeros are fine (1*DIGIT), however many. */
+export function parseUintAt(s: string, a: number, b: number, max = 0xffffffff): number | undefined {
+  if (b <= a) return undefined;
+  while (b - a > 1 && s.charCodeAt(a) === 48) a++;
+  if (b - a > 10) return undefined;
   let v = 0;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = a; i < b; i++) {
     const c = s.charCodeAt(i) - 48;
     if (c < 0 || c > 9) return undefined;
     v = v * 10 + c;
   }
   return v <= max ? v : undefined;
-}
-
-/** Decodes %HH escapes (RFC 3261 §19.1.2); invalid escapes are left as they are. */
-export function unescapeUri(s: string): string {
-  if (s.indexOf('%') === -1) return s;
-  try {
-    return decodeURIComponent(s);
-  } catch {
-    return s.replace(/%([0-9a-fA-F]{2})/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-  }
 }

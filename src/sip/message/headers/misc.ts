@@ -49,6 +49,7 @@ export function parseReasons(values: string[]): Reason[] {
       const protocol = item.slice(0, i);
       if (protocol.length === 0) throw new HeaderSyntaxError('Reason', 'missing protocol');
       const params = parseParams(item, i, 'Reason');
+      // protocol-cause = "cause" EQUAL cause, cause = 1*DIGIT
       const c = params.get('cause');
       const cause = c === undefined || c === null ? undefined : parseUint(c);
       if (c !== undefined && cause === undefined) throw new HeaderSyntaxError('Reason', 'invalid cause');
@@ -87,7 +88,9 @@ export function parseRetryAfter(value: string): RetryAfter {
     i++;
   }
   const params = parseParams(value, skipWs(value, i), 'Retry-After');
+  // retry-param = ("duration" EQUAL delta-seconds) / generic-param
   const d = params.get('duration');
   const duration = d === undefined || d === null ? undefined : parseUint(d);
+  if (d !== undefined && duration === undefined) throw new HeaderSyntaxError('Retry-After', 'invalid duration');
   return { seconds, comment, duration, params };
 }

@@ -14,32 +14,40 @@ export interface RValue {
 
 export interface RValueList {
   values: RValue[];
-  /** Elements that were not `token-nodot "." token-nodot`, as written. */
+  /**
+   * Elements that were not `token-nodot "." token-nodot`, as written (cut to 64 characters), at
+   * most `max` of them; when r-values were dropped for exceeding the bounds, one last entry says
+   * how many ("9968 more r-values ignored (limit 32)").
+   */
   errors: string[];
 }
 
-/** Hostile input (thousands of values) is bounded: elements past `max` are reported as errors. */
+function clip(s: string): string {
+  return s.length > 64 ? `${s.slice(0, 64)}…` : s;
+}
+
+/** Hostile input (thousands of values) is bounded: at most `max` values and `max` errors are kept. */
 export function parseRValues(fieldValues: string[], max = 32): RValueList {
   const values: RValue[] = [];
   const errors: string[] = [];
+  let dropped = 0;
   for (const fv of fieldValues) {
     let parts: string[];
     try {
       parts = splitList(fv, 'Resource-Priority');
     } catch {
-      errors.push(fv);
+      if (errors.length < max) errors.push(clip(fv));
+      else dropped++;
       continue;
     }
     for (const p of parts) {
-      if (values.length >= max) {
-        errors.push(p.length > 64 ? `${p.slice(0, 64)}…` : p);
-        continue;
-      }
       const rv = parseRValue(p);
-      if (rv) values.push(rv);
-      else errors.push(p);
+      if (rv && values.length < max) values.push(rv);
+      else if (!rv && errors.length < max) errors.push(clip(p));
+      else dropped++;
     }
   }
+  if (dropped > 0) errors.push(`${dropped} more r-values ignored (limit ${max})`);
   return { values, errors };
 }
 
