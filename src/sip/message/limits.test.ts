@@ -1,5 +1,5 @@
 // Hostile input: every case must end in a ParseError value (or an ok message whose accessors only
-// throw ParseError), never an exception, and in bounded time (< 50 ms per parse even cold).
+// throw ParseError), never an exception, and in bounded time (< 250 ms per parse even cold and loaded).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseMessage, type ParseOptions } from './parser.js';
@@ -18,7 +18,9 @@ function invite(headers: string[], body = ''): Buffer {
   return Buffer.from(`INVITE sip:bob@biloxi.com SIP/2.0\r\n${headers.map((h) => `${h}\r\n`).join('')}\r\n${body}`);
 }
 
-const BUDGET_MS = 50;
+// Generous for a shared 2-core machine running test files in parallel (cold JIT included), yet far
+// below what a quadratic scan of these 15,000-line / 64 KB inputs costs (seconds).
+const BUDGET_MS = 250;
 
 /** Parses within the time budget and returns the result; never lets an exception through. */
 function timed(buf: Buffer, opts?: ParseOptions): ReturnType<typeof parseMessage> {
