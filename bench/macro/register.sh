@@ -18,7 +18,7 @@ sysctl -qw net.core.rmem_max=4194304 net.core.wmem_max=4194304 2>/dev/null || tr
 (cd "$ROOT" && npm run -s build) || exit 1
 rm -rf /tmp/precedence-bench && mkdir -p /tmp/precedence-bench
 node "$HERE/seed-subscribers.mjs" sqlite:/tmp/precedence-bench/bench.db 127.0.0.1 10000 || exit 1
-node "$ROOT/dist/cli.js" start --config "$HERE/precedence-bench.yaml" >/tmp/precedence-bench/switch.log 2>&1 &
+node "$ROOT/dist/cli.js" start --config "$HERE/precedence-register.yaml" >/tmp/precedence-bench/switch.log 2>&1 &
 PID=$!
 trap 'kill $PID 2>/dev/null; [ "$KAMAILIO" = 1 ] && "$HERE/kamailio/kam.sh" stop >/dev/null 2>&1' EXIT
 sleep 2
