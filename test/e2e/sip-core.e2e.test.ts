@@ -34,9 +34,11 @@ describe('precedence start (the real server process)', () => {
     proc = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'start', '--config', config, '--pid-file', join(dir, 'pid'), '--listen', `udp://127.0.0.1:${port}`, '--listen', `tcp://127.0.0.1:${port}`], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
     proc.stdout?.on('data', (d: Buffer) => (log += d.toString()));
     proc.stderr?.on('data', (d: Buffer) => (log += d.toString()));
+    let exited = false;
+    proc.once('exit', () => (exited = true));
     const deadline = Date.now() + 20_000;
     while (!/"msg":"listening".*"protocol":"tcp"|"protocol":"tcp".*"msg":"listening"/.test(log)) {
-      if (Date.now() > deadline || proc.exitCode !== null) throw new Error(`server did not start:\n${log}`);
+      if (Date.now() > deadline || exited) throw new Error(`server did not start:\n${log}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   });

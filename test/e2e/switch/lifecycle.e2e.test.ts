@@ -1,6 +1,8 @@
 // End to end: configuration reload without dropping calls (SIGHUP via `precedence reload`), a bad file
 // refused on reload, and CDRs that survive a crash right after the call ended.
 import assert from 'node:assert/strict';
+import { createSocket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { freePort } from '../../support/ports.js';
 import { requireTool } from '../../support/tools.js';
@@ -105,5 +107,35 @@ describe('switch: reload and crash durability (real process, SIPp peers)', () =>
     assert.equal(cdr.disposition, 'answered');
     assert.equal(cdr.destinationTrunk, 'trunk-a');
     await sw.start(); // and the switch starts again on the same store
+  });
+
+  test('SIGTERM: new calls get 503 + Retry-After while a call in progress finishes and gets its CDR', async () => {
+    const uas = trunkA();
+    await sleep(400);
+    const held = await call('+15551230011', 'drain-held', 'switch-uac-call.xml', 2500);
+    await sleep(800); // answered and held
+    process.kill(Number(readFileSync(sw.pidFile, 'utf8')), 'SIGTERM');
+    await sleep(100);
+    const sock = createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
+    const reply = new Promise<string>((resolve) => sock.once('message', (m) => resolve(m.toString())));
+    const { port } = sock.address();
+    sock.send(
+      `INVITE sip:+15551230012@127.0.0.1:${sw.port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:${port};branch=z9hG4bKdrain1;rport\r\n` +
+        `From: <sip:drain@127.0.0.1:${port}>;tag=d1\r\nTo: <sip:+15551230012@127.0.0.1>\r\nCall-ID: drain-new\r\nCSeq: 1 INVITE\r\n` +
+        `Contact: <sip:drain@127.0.0.1:${port}>\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n`,
+      sw.port,
+      '127.0.0.1',
+    );
+    const text = await Promise.race([reply, sleep(3000).then(() => 'no reply within 3 s')]);
+    sock.close();
+    assert.match(text, /^SIP\/2\.0 503 Shutting Down\r\n/);
+    assert.match(text, /\r\nRetry-After: 5\r\n/i);
+    const { caller } = await settle(held.done, [uas]);
+    assert.equal(caller.code, 0, describeRun('call in progress across SIGTERM', caller, sw));
+    await sw.stop(); // waits for the exit
+    const [cdr] = await sw.waitCdrs('drain-held', 1, 2000);
+    assert.equal(cdr.disposition, 'answered');
+    assert.equal(cdr.releasedBy, 'caller');
   });
 });
