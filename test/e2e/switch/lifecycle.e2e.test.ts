@@ -113,9 +113,15 @@ describe('switch: reload and crash durability (real process, SIPp peers)', () =>
     const uas = trunkA();
     await sleep(400);
     const held = await call('+15551230011', 'drain-held', 'switch-uac-call.xml', 2500);
-    await sleep(800); // answered and held
+    // wait until the switch has seen the answer (the call is up and held), then ask it to stop
+    const until = async (what: RegExp, ms: number): Promise<void> => {
+      const end = Date.now() + ms;
+      while (!what.test(sw.log) && Date.now() < end) await sleep(50);
+      assert.match(sw.log, what);
+    };
+    await until(/"callId":"drain-held[^"]*"[^\n]*"msg":"answered"/, 8000);
     process.kill(Number(readFileSync(sw.pidFile, 'utf8')), 'SIGTERM');
-    await sleep(100);
+    await until(/"msg":"stopping: no new calls/, 3000);
     const sock = createSocket('udp4');
     await new Promise<void>((r) => sock.bind(0, '127.0.0.1', () => r()));
     const reply = new Promise<string>((resolve) => sock.once('message', (m) => resolve(m.toString())));
