@@ -44,8 +44,12 @@ describe('precedence start (the real server process)', () => {
   });
 
   after(async () => {
-    proc.kill('SIGTERM');
-    await new Promise((r) => proc.once('exit', r));
+    // An exited process emits no second 'exit': waiting for one would leave this hook pending forever.
+    if (proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await exited;
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 
