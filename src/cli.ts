@@ -2,8 +2,8 @@
 // The `precedence` command.
 import { Command } from 'commander';
 import { registerCdrCommands } from './cli/cdr.js';
-import { DEFAULT_CONFIG, DEFAULT_PID_FILE, fail, readConfig, readPidFile, removePidFile, writePidFile } from './cli/common.js';
-import { ConfigError, loadConfig, validateConfig } from './config/index.js';
+import { DEFAULT_CONFIG, DEFAULT_PID_FILE, fail, loadEffectiveConfig, readConfig, readPidFile, removePidFile, writePidFile } from './cli/common.js';
+import { ConfigError } from './config/index.js';
 import { registerRouteCommand } from './cli/route.js';
 import { registerSubscriberCommands } from './cli/subscriber.js';
 import { startSwitch, type RunningSwitch } from './main.js';
@@ -31,13 +31,10 @@ program
     writePidFile(opts.pidFile, logger);
     // SIGHUP re-reads the same file (with the same --listen overrides); a bad file changes nothing.
     process.on('SIGHUP', () => {
-      const path = opts.config ?? DEFAULT_CONFIG;
       try {
-        let next = loadConfig(path);
-        if (opts.listen && opts.listen.length > 0) next = validateConfig({ ...next, listen: opts.listen }, path);
-        running.reload(next);
+        running.reload(loadEffectiveConfig(opts.config, { listen: opts.listen }));
       } catch (e) {
-        logger.error({ err: e instanceof ConfigError ? e.message : e, file: path }, 'reload refused: the configuration is invalid; still running on the previous one');
+        logger.error({ err: e instanceof ConfigError ? e.message : e, file: opts.config ?? DEFAULT_CONFIG }, 'reload refused: the configuration is invalid; still running on the previous one');
       }
     });
     let stopping = false;

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Config, durationMs } from './config/index.js';
 import { DeferredUser, ProxyCore, type RegisteredContact, type RegistrarPort, type RouterPort, TrunkManager } from './proxy/index.js';
-import { Registrar } from './registrar/index.js';
+import { aorParts, Registrar } from './registrar/index.js';
 import { EnumResolver, RoutingEngine } from './routing/index.js';
 import { DigestAuthenticator } from './sip/auth/index.js';
 import { SipResolver } from './sip/resolver/index.js';
@@ -123,9 +123,9 @@ export async function startSwitch(config: Config, logger: Logger): Promise<Runni
     async lookup(aor): Promise<RegisteredContact[] | undefined> {
       const targets = await registrar.lookup(aor);
       if (targets.length > 0) return targets;
-      const m = /^sip:([^@]+)@(.+)$/.exec(aor);
-      if (!m) return undefined;
-      return (await stores.subscribers.get(m[1], m[2])) ? [] : undefined;
+      const parts = aorParts(aor);
+      if (!parts) return undefined;
+      return (await stores.subscribers.get(parts.user, parts.domain)) ? [] : undefined;
     },
   };
   const trunks = new TrunkManager({

@@ -42,19 +42,28 @@ export function fail(message: string, code = 2): never {
   process.exit(code);
 }
 
-export function readConfig(file: string | undefined, overrides: { listen?: string[] } = {}): Config {
+/**
+ * The configuration `start` runs on: the file (or the sample, or the defaults) with the --listen
+ * overrides applied and the listen specs checked. Throws ConfigError naming every problem; used at
+ * start and on every reload, so both accept exactly the same files.
+ */
+export function loadEffectiveConfig(file: string | undefined, overrides: { listen?: string[] } = {}): Config {
   const path = file ?? (existsSync(DEFAULT_CONFIG) ? DEFAULT_CONFIG : undefined);
-  let config: Config;
+  let config = path ? loadConfig(path) : validateConfig({}, '<defaults>');
+  if (overrides.listen && overrides.listen.length > 0) config = validateConfig({ ...config, listen: overrides.listen }, path ?? '<defaults>');
+  const problems = listenProblems(config);
+  if (problems.length > 0) throw new ConfigError(path ?? '<defaults>', problems);
+  return config;
+}
+
+/** loadEffectiveConfig for commands: a configuration problem ends the process with its message. */
+export function readConfig(file: string | undefined, overrides: { listen?: string[] } = {}): Config {
   try {
-    config = path ? loadConfig(path) : validateConfig({}, '<defaults>');
-    if (overrides.listen && overrides.listen.length > 0) config = validateConfig({ ...config, listen: overrides.listen }, path ?? '<defaults>');
+    return loadEffectiveConfig(file, overrides);
   } catch (e) {
     if (e instanceof ConfigError) fail(e.message);
     throw e;
   }
-  const problems = listenProblems(config);
-  if (problems.length > 0) fail(new ConfigError(path ?? '<defaults>', problems).message);
-  return config;
 }
 
 /** `2026-11-22`, `2026-11-22T10:00:00Z`, or a span back from now: `90s`, `15m`, `2h`, `7d`. */
