@@ -9,40 +9,5 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 export RATES=${RATES:-"500 1000 2000 3000 4000 6000 8000"}
 export SECS=${SECS:-10}
 KAMAILIO=${KAMAILIO:-1}
-STAMP=$(date +%Y%m%d-%H%M%S)
-RES=${TMPDIR:-/tmp}/sip-bench
-tools=(sipp); [ "$KAMAILIO" = 1 ] && tools+=(kamailio)
-bash "$ROOT/scripts/ensure-tools.sh" "${tools[@]}" || exit 1
-sysctl -qw net.core.rmem_max=4194304 net.core.wmem_max=4194304 2>/dev/null || true
-
-echo "== building Precedence"
-(cd "$ROOT" && npm run -s build) || exit 1
-rm -rf /tmp/precedence-bench && mkdir -p /tmp/precedence-bench
-node "$ROOT/dist/cli.js" start --config "$HERE/precedence-bench.yaml" >/tmp/precedence-bench/switch.log 2>&1 &
-PID=$!
-trap 'kill $PID 2>/dev/null; [ "$KAMAILIO" = 1 ] && "$HERE/kamailio/kam.sh" stop >/dev/null 2>&1' EXIT
-sleep 2
-kill -0 $PID 2>/dev/null || { echo "Precedence did not start:"; cat /tmp/precedence-bench/switch.log; exit 1; }
-
-echo "== Precedence (pid $PID)"
-OUT="$RES/precedence-$STAMP" PROXY_PIDS="$PID" "$HERE/run-cps.sh" 127.0.0.1:5070 | tail -n 20
-kill $PID; wait $PID 2>/dev/null
-P=$(grep -o 'max sustainable CPS[^:]*: [0-9]*' "$RES/precedence-$STAMP/summary.md" | grep -o '[0-9]*$')
-
-K=""
-if [ "$KAMAILIO" = 1 ]; then
-  echo "== Kamailio (stateful proxy, record-route, 4 workers)"
-  "$HERE/kamailio/kam.sh" start proxy 4 >/dev/null || exit 1
-  OUT="$RES/kamailio-$STAMP" PROXY_PIDS_CMD="$HERE/kamailio/kam.sh pids" "$HERE/run-cps.sh" 127.0.0.1:5070 | tail -n 20
-  "$HERE/kamailio/kam.sh" stop >/dev/null
-  K=$(grep -o 'max sustainable CPS[^:]*: [0-9]*' "$RES/kamailio-$STAMP/summary.md" | grep -o '[0-9]*$')
-fi
-
-echo
-echo "command: RATES=\"$RATES\" SECS=$SECS KAMAILIO=$KAMAILIO npm run bench:cps"
-echo "Precedence max sustainable calls/s: ${P:-none}"
-if [ -n "$K" ]; then
-  echo "Kamailio   max sustainable calls/s: $K"
-  [ -n "$P" ] && awk -v p="$P" -v k="$K" 'BEGIN { printf "ratio Precedence/Kamailio: %.2f\n", p / k }'
-fi
-echo "details: $RES/precedence-$STAMP/summary.md ${K:+$RES/kamailio-$STAMP/summary.md}"
+. "$HERE/lib/compare.sh"
+compare run-cps.sh precedence-bench.yaml proxy cps calls/s bench:cps
